@@ -1,0 +1,23 @@
+/** TypeORM connection options shared by the server, the tests and the TypeORM CLI. Schema comes only from migrations. */
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../../../migrations';
+import { Experiment } from '../experiments/experiment.entity';
+import { Run } from '../runs/run.entity';
+import { TrainingLog } from '../logs/training-log.entity';
+
+export const ENTITIES = [Experiment, Run, TrainingLog];
+
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    // Capture writers, pollers and HTTP reads share the pool; a pool of 10 keeps a burst of readers from
+    // starving the writers while staying far below PostgreSQL's default max_connections.
+    extra: { max: 20, application_name: 'ml-portal' },
+    logging: ['error'],
+  };
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { LogCaptureService } from './log-capture.service';
+import { LogHistoryService } from './log-history.service';
+import { LogStreamService } from './log-stream.service';
+import { LogsController } from './logs.controller';
+import { ProcessLauncher } from './process-launcher';
+import { TrainingLogStore } from './training-log.store';
+
+@Module({
+  controllers: [LogsController],
+  providers: [TrainingLogStore, ProcessLauncher, LogCaptureService, LogStreamService, LogHistoryService],
+  exports: [TrainingLogStore, LogCaptureService, LogStreamService],
+})
+export class LogsModule {}

@@ -1,0 +1,2 @@
+export * from './lib/runs';
+export * from './lib/logs';

@@ -1,6 +1,6 @@
 /** TypeORM connection options shared by the server, the tests and the TypeORM CLI. Schema comes only from migrations. */
 import type { DataSourceOptions } from 'typeorm';
-import { MIGRATIONS } from '../../../../migrations';
+import { MIGRATIONS } from '@ml-portal/migrations';
 import { Experiment } from '../experiments/experiment.entity';
 import { Run } from '../runs/run.entity';
 import { TrainingLog } from '../logs/training-log.entity';
@@ -18,6 +18,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     // Capture writers, pollers and HTTP reads share the pool; a pool of 10 keeps a burst of readers from
     // starving the writers while staying far below PostgreSQL's default max_connections.
     extra: { max: 20, application_name: 'ml-portal' },
-    logging: ['error'],
+    // Failed queries surface as errors where they are handled (a duplicate name is a 409, not a log line).
+    logging: false,
   };
 }

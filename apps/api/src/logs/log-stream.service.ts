@@ -105,11 +105,13 @@ export class LogStreamService {
     if (state.status !== cursor.lastStatus) {
       cursor.lastStatus = state.status;
       const data: StatusEventData = { status: state.status, exitCode: state.exitCode, failureReason: state.failureReason };
-      yield { type: 'status', data };
+      // Every event carries the resume offset as its id: without one, Nest would number it, and a browser
+      // would send that number back as Last-Event-ID.
+      yield { type: 'status', id: String(cursor.offset), data };
     }
     if (isFinishedStatus(state.status) && cursor.offset >= state.size) {
       const data: EndEventData = { status: state.status, exitCode: state.exitCode, size: state.size };
-      yield { type: 'end', data };
+      yield { type: 'end', id: String(cursor.offset), data };
     }
   }
 

@@ -11,7 +11,15 @@ import { LaunchSpec, ProcessLauncher } from './process-launcher';
 import { TrainingLogStore } from './training-log.store';
 
 export type CaptureOutcome =
-  | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null; canceled: boolean; droppedBytes: number }
+  | {
+      kind: 'exited';
+      code: number | null;
+      signal: NodeJS.Signals | null;
+      canceled: boolean;
+      droppedBytes: number;
+      /** Most bytes held in memory at once for this run (queued plus in flight): the backpressure bound at work. */
+      peakPendingBytes: number;
+    }
   | { kind: 'spawn-failed'; reason: string };
 
 export interface CaptureHandle {
@@ -120,7 +128,14 @@ export class LogCaptureService {
           await this.appendTrailer(runId, writer.acceptedOffset, marker);
         }
         this.active.delete(runId);
-        resolve({ kind: 'exited', code, signal, canceled: capture.canceled, droppedBytes: writer.droppedBytes });
+        resolve({
+          kind: 'exited',
+          code,
+          signal,
+          canceled: capture.canceled,
+          droppedBytes: writer.droppedBytes,
+          peakPendingBytes: writer.peakPendingBytes,
+        });
       });
     });
     this.active.set(runId, capture);

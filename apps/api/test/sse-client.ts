@@ -55,14 +55,14 @@ export function connectSse(url: string, headers: Record<string, string> = {}): P
         }
         listeners.forEach((l) => l());
       });
+      let isClosed = false;
       const closed = new Promise<void>((done) => {
         res.on('close', () => {
+          isClosed = true;
           listeners.forEach((l) => l());
           done();
         });
       });
-      let isClosed = false;
-      void closed.then(() => (isClosed = true));
       resolve({
         status: res.statusCode ?? 0,
         headers: res.headers,

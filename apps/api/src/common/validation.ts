@@ -16,7 +16,7 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => new BadRequestException(messages(errors).join('; ')),
+    exceptionFactory: (errors) => new BadRequestException([...new Set(messages(errors))].join('; ')),
   });
 }
 

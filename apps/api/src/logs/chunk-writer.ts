@@ -121,9 +121,10 @@ export class ChunkWriter {
     this.inflight = this.writeWithRetry(offset, batch).then(() => {
       this.inflight = null;
       this.inflightBytes = 0;
-      if (this.queuedBytes < this.options.maxPendingBytes) this.setPaused(false);
       // Whatever gathered during the write has already waited that long: send it now.
       if (this.queuedBytes > 0) this.kick();
+      // The child may go on once what waits behind the (new) write in flight is below the bound again.
+      if (this.queuedBytes < this.options.maxPendingBytes) this.setPaused(false);
       if (!this.inflight) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     });
   }

@@ -7,9 +7,11 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
+import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -24,9 +26,13 @@ export async function createApp(config: AppConfig & { databaseUrl: string }, opt
     // Open SSE streams would otherwise hold app.close() until every client leaves.
     forceCloseConnections: true,
   });
-  app.useBodyParser('json', { limit: '1mb' });
+  app.use(securityHeaders());
+  // No CORS headers at all unless origins are configured: the web UI is served from the same origin.
+  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });
+  app.useBodyParser('json', { limit: '1mb', reviver: refusePrototypeKeys });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));
   app.disable('x-powered-by');
 
   const document = SwaggerModule.createDocument(
@@ -38,12 +44,49 @@ export async function createApp(config: AppConfig & { databaseUrl: string }, opt
           'Log bytes travel as base64; offsets and sizes are byte counts.',
       )
       .setVersion('1')
+      // With API_TOKEN set, every route but /api/health and /api/auth/session needs it.
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The server\'s API_TOKEN' })
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   serveWebUi(app, config.webRoot);
   return app;
+}
+
+/**
+ * JSON.parse makes `"__proto__"` or `"constructor"` an own property, which the ValidationPipe's whitelist never sees
+ * (class-transformer skips them), so `{"name":"x","constructor":1}` would pass as if the field were not there.
+ * Refuse them, at any depth, like any unknown field; the body parser turns the throw into a 400 with this message.
+ */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (PROTOTYPE_KEYS.has(key)) throw new SyntaxError(`property ${key} should not exist`);
+  return value;
+}
+
+/**
+ * helmet's defaults, with a Content-Security-Policy that the Angular app, xterm.js and Swagger UI work under:
+ * scripts only from this origin (no inline scripts), inline styles allowed (Angular components and xterm set
+ * them), and the one inline handler Angular's critical-CSS inlining writes (`onload="this.media='all'"`)
+ * allowed by its hash. No upgrade-insecure-requests and no HSTS: the server speaks plain HTTP, and on a LAN
+ * address those would break it; a TLS proxy in front sets HSTS.
+ */
+function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      directives: {
+        'script-src': ["'self'"],
+        'script-src-attr': ["'unsafe-hashes'", "'sha256-MhtPZXr7+LpJUY5qtMutB+qWfQtMaPccfe7QXtCcEYc='"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'upgrade-insecure-requests': null,
+      },
+    },
+    strictTransportSecurity: false,
+  });
 }
 
 /** The built Angular app at /, with its routes (/experiments/...) answered by index.html. */

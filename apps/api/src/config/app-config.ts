@@ -31,6 +31,12 @@ export interface AppConfig {
   defaultRunCwd: string;
   /** Directory holding the built web UI (index.html); served at / when it exists. */
   webRoot: string;
+  /** When set, every /api route but /api/health and /api/auth/session needs it (Bearer header or session cookie). */
+  apiToken: string | undefined;
+  /** Lets the server listen on a non-loopback HOST without API_TOKEN (a trusted network). */
+  allowUnauthenticated: boolean;
+  /** Origins allowed by CORS; empty means no CORS headers at all (same origin only). */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -46,7 +52,37 @@ function integer(env: Env, name: string, fallback: number, min: number, max = Nu
   return value;
 }
 
+function boolean(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+/** Loopback addresses: a server bound to one is reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+export const MIN_API_TOKEN_LENGTH = 16;
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
+  const config = loadValues(env, cwd);
+  if (config.apiToken !== undefined && config.apiToken.length < MIN_API_TOKEN_LENGTH) {
+    throw new ConfigError(`API_TOKEN must be at least ${MIN_API_TOKEN_LENGTH} characters (e.g. API_TOKEN=$(openssl rand -hex 32))`);
+  }
+  if (!isLoopbackHost(config.host) && config.apiToken === undefined && !config.allowUnauthenticated) {
+    throw new ConfigError(
+      `HOST=${config.host} makes the API reachable from other machines, and anyone who reaches it can run commands. ` +
+        'Set a token, e.g. API_TOKEN=$(openssl rand -hex 32), and give it to the clients (Authorization: Bearer <token>, ' +
+        'or the sign-in form of the web UI); or set ALLOW_UNAUTHENTICATED=true on a network you trust; or use HOST=127.0.0.1.',
+    );
+  }
+  return config;
+}
+
+function loadValues(env: Env, cwd: string): AppConfig {
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
@@ -61,5 +97,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     sseKeepAliveMs: integer(env, 'SSE_KEEPALIVE_MS', 15_000, 100, 15_000),
     defaultRunCwd: path.resolve(cwd, env['RUN_DEFAULT_CWD'] || '.'),
     webRoot: path.resolve(cwd, env['WEB_ROOT'] || 'dist/apps/web/browser'),
+    apiToken: env['API_TOKEN'] || undefined,
+    allowUnauthenticated: boolean(env, 'ALLOW_UNAUTHENTICATED'),
+    corsOrigins: (env['CORS_ORIGINS'] ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
 }

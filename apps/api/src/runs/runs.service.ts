@@ -10,6 +10,7 @@ import {
   Logger,
   NotFoundException,
   OnApplicationBootstrap,
+  OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isFinishedStatus } from '@ml-portal/contracts';
@@ -18,6 +19,7 @@ import { In, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ExperimentsService } from '../experiments/experiments.service';
 import { CaptureOutcome, LogCaptureService, markerLine } from '../logs/log-capture.service';
+import { LogStreamService } from '../logs/log-stream.service';
 import { TrainingLogStore } from '../logs/training-log.store';
 import { CreateRunDto } from './dto/create-run.dto';
 import { RunDto } from './dto/run.dto';
@@ -28,7 +30,7 @@ import { finalState, SERVER_STOPPED_REASON } from './run-outcome';
 export const RUN_ID_ENV = 'ML_PORTAL_RUN_ID';
 
 @Injectable()
-export class RunsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RunsService implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(RunsService.name);
   /** Per active run: resolves once its final status is stored. */
   private readonly settled = new Map<string, Promise<void>>();
@@ -40,6 +42,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly experiments: ExperimentsService,
     private readonly capture: LogCaptureService,
     private readonly logs: TrainingLogStore,
+    private readonly streams: LogStreamService,
   ) {}
 
   async create(experimentId: string, dto: CreateRunDto): Promise<RunDto> {
@@ -61,13 +64,26 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       ...dto.env,
       [RUN_ID_ENV]: run.id,
     };
-    const handle = this.capture.start(run.id, { command: run.command, cwd: run.cwd, env });
-    const started = await handle.started;
-    if ('pid' in started) {
-      await this.runs.update({ id: run.id }, { status: 'running', pid: started.pid, startedAt: new Date() });
+    if (this.stopping) {
+      // Shutdown began while the run was being stored: it is not started, and not kept.
+      await this.runs.delete({ id: run.id });
+      throw new ConflictException('the server is shutting down; no new runs are started');
     }
-    const settled = handle.finished.then((outcome) => this.settle(run.id, outcome));
+    // Registered before the first await, so that a shutdown starting now cancels this run and waits for its
+    // final status; the status is stored only after `running` is, so the two writes cannot land out of order.
+    const handle = this.capture.start(run.id, { command: run.command, cwd: run.cwd, env });
+    const running = handle.started.then(async (started) => {
+      if ('pid' in started) {
+        await this.runs.update({ id: run.id }, { status: 'running', pid: started.pid, startedAt: new Date() });
+      }
+      return started;
+    });
+    const settled = running
+      .catch(() => undefined)
+      .then(() => handle.finished)
+      .then((outcome) => this.settle(run.id, outcome));
     this.settled.set(run.id, settled);
+    const started = await running;
     // A start failure is known at once: answer with the failed run rather than one about to fail.
     if ('error' in started) await settled;
     return this.get(run.id);
@@ -121,6 +137,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  /** The first shutdown hook: from here on no run is started (409). */
+  onModuleDestroy(): void {
+    this.stopping = true;
+  }
+
   /** Stops active runs' process groups, stores their last bytes and their status, before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
@@ -128,6 +149,19 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     if (active.length) this.logger.log(`stopping ${active.length} active run(s)`);
     await Promise.all(active.map((id) => this.capture.cancel(id)));
     await Promise.all([...this.settled.values()]);
+    await this.drainStreams();
+  }
+
+  /**
+   * Gives open log streams the time to send their runs' final status and `end` (each stream closes itself once
+   * its run has finished and it has sent every byte), so that watchers see a clean end rather than a cut
+   * connection. Bounded: whatever is still open afterwards is closed with the server.
+   */
+  private async drainStreams(): Promise<void> {
+    const deadline = Date.now() + Math.max(3 * this.config.logPollIntervalMs + 1000, 3000);
+    while (this.streams.stats().streams > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   private async find(id: string): Promise<Run> {

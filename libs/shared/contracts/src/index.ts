@@ -1,2 +1,3 @@
 export * from './lib/runs';
 export * from './lib/logs';
+export * from './lib/auth';

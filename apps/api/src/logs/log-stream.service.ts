@@ -2,16 +2,18 @@
  * The live log as SSE events, read from the database only (never from capture's memory), so the API can serve
  * runs captured by another process.
  *
- * One shared tail per watched run polls the database every LOG_POLL_INTERVAL_MS for the run's state and the
- * bytes past what it has already read, however many clients watch. Each client has its own cursor: it first
+ * One shared tail per watched run polls the database for the run's state and the bytes past what it has already
+ * read, however many clients watch: at once when LogNotifier says the log grew, and at least every
+ * LOG_POLL_INTERVAL_MS. Each client has its own cursor: it first
  * catches up from its own offset with its own reads, then takes its part of each shared tick. The tail starts
  * with the first client of a run and stops with the last (share() with reset on ref-count zero).
  */
 import { BadRequestException, Inject, Injectable, Logger, MessageEvent, NotFoundException } from '@nestjs/common';
 import { isFinishedStatus } from '@ml-portal/contracts';
 import type { EndEventData, LogEventData, StatusEventData } from '@ml-portal/contracts';
-import { catchError, concat, concatMap, defer, EMPTY, exhaustMap, finalize, from, Observable, of, share, takeWhile, timer } from 'rxjs';
+import { concat, concatMap, defer, finalize, from, Observable, share, takeWhile } from 'rxjs';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { LogNotifier } from './log-notifier';
 import { RunLogState, StoredChunk, TrainingLogStore } from './training-log.store';
 
 /** Most bytes one shared tick or one catch-up read carries; a flood is followed over several reads. */
@@ -47,6 +49,7 @@ export class LogStreamService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly store: TrainingLogStore,
+    private readonly notifier: LogNotifier,
   ) {}
 
   stats(): StreamStats {
@@ -121,27 +124,56 @@ export class LogStreamService {
     return { type: 'log', id: String(cursor.offset), data };
   }
 
-  /** The run's shared tail: created by its first watcher, stopped (and forgotten) when its last one leaves. */
+  /**
+   * The run's shared tail: created by its first watcher, stopped (and forgotten) when its last one leaves.
+   *
+   * It polls when the run's log grows (a LogNotifier wake-up) and otherwise at the latest LOG_POLL_INTERVAL_MS after
+   * its last poll, which stays the guarantee. At most one poll is in flight; wake-ups that arrive during a poll
+   * are not dropped but folded into one more poll right after it (they may announce bytes the poll missed). A
+   * poll that hit MAX_READ_BYTES is followed at once by the next, so a tail behind a flood catches up.
+   */
   private tail(runId: string): Observable<TailTick> {
     const existing = this.tails.get(runId);
     if (existing) return existing;
-    const tail = defer(() => {
+    const tail = new Observable<TailTick>((subscriber) => {
       let tailOffset: number | undefined;
-      return timer(0, this.config.logPollIntervalMs).pipe(
-        exhaustMap(() =>
-          from(this.poll(runId, tailOffset)).pipe(
-            catchError((error) => {
-              // A failed poll is retried at the next interval; clients keep their cursors.
-              this.logger.warn(`run ${runId}: poll failed: ${String(error)}`);
-              return EMPTY;
-            }),
-          ),
-        ),
-        concatMap((tick) => {
-          tailOffset = tick.chunk.offset + tick.chunk.data.length;
-          return of(tick);
-        }),
-      );
+      let inFlight = false;
+      let again = false;
+      let stopped = false;
+      let nextPoll: NodeJS.Timeout | undefined;
+      const pollNow = (): void => {
+        if (stopped) return;
+        if (inFlight) {
+          again = true;
+          return;
+        }
+        inFlight = true;
+        again = false;
+        clearTimeout(nextPoll);
+        this.poll(runId, tailOffset)
+          .then(
+            (tick) => {
+              tailOffset = tick.chunk.offset + tick.chunk.data.length;
+              if (tailOffset < tick.state.size) again = true;
+              if (!stopped) subscriber.next(tick);
+            },
+            // A failed poll is retried at the next interval; clients keep their cursors.
+            (error) => this.logger.warn(`run ${runId}: poll failed: ${String(error)}`),
+          )
+          .finally(() => {
+            inFlight = false;
+            if (stopped) return;
+            if (again) pollNow();
+            else nextPoll = setTimeout(pollNow, this.config.logPollIntervalMs);
+          });
+      };
+      const wakeups = this.notifier.wakeups(runId).subscribe(pollNow);
+      pollNow();
+      return () => {
+        stopped = true;
+        clearTimeout(nextPoll);
+        wakeups.unsubscribe();
+      };
     }).pipe(
       finalize(() => {
         if (this.tails.get(runId) === tail) this.tails.delete(runId);

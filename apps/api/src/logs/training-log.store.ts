@@ -6,6 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunStatus } from '@ml-portal/contracts';
 import { DataSource } from 'typeorm';
+import { LOG_CHANNEL } from './log-notifier';
 
 /** What a log reader needs to know about the run: whether more is coming, and how much is stored. */
 export interface RunLogState {
@@ -34,7 +35,9 @@ export class TrainingLogStore {
   }
 
   /**
-   * Stores bytes [offset, offset + data.length) and moves the run's log_size past them, in one statement.
+   * Stores bytes [offset, offset + data.length), moves the run's log_size past them and announces the new size on
+   * the `ml_portal_log` channel (LogNotifier wakes the run's readers with it), in one statement: the notification
+   * is delivered when the append commits, never before.
    * Idempotent: a chunk sent again after a lost reply (same run, same offset) changes nothing.
    */
   async append(runId: string, offset: number, data: Buffer): Promise<void> {
@@ -42,8 +45,11 @@ export class TrainingLogStore {
       `WITH inserted AS (
          INSERT INTO training_logs (run_id, byte_offset, data) VALUES ($1, $2, $3)
          ON CONFLICT (run_id, byte_offset) DO NOTHING
+       ), updated AS (
+         UPDATE runs SET log_size = GREATEST(log_size, $2::bigint + $4::bigint) WHERE id = $1
+         RETURNING id, log_size
        )
-       UPDATE runs SET log_size = GREATEST(log_size, $2::bigint + $4::bigint) WHERE id = $1`,
+       SELECT pg_notify('${LOG_CHANNEL}', id::text || ':' || log_size) FROM updated`,
       [runId, offset, data, data.length],
     );
   }

@@ -18,7 +18,7 @@ function run(cmd, args, env = process.env) {
 const nx = path.join(root, 'node_modules/.bin/nx');
 const skipBuild = process.env.SKIP_BUILD === '1';
 if (!skipBuild && run(nx, ['run-many', '-t', 'build', '--outputStyle=static']) !== 0) process.exit(1);
-if (process.env.SKIP_LINT !== '1' && run(nx, ['run-many', '-t', 'lint', '--outputStyle=static']) !== 0) process.exit(1);
+if (process.env.SKIP_LINT !== '1' && run(nx, ['run-many', '-t', 'lint', 'typecheck', '--outputStyle=static']) !== 0) process.exit(1);
 
 let databaseUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 let embedded;

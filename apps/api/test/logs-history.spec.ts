@@ -126,10 +126,10 @@ describe('log history', () => {
     it('answers a range outside the log with 416 and a malformed one with 400', async () => {
       const outside = await raw({ range: 'bytes=1000-' });
       expect(outside.status).toBe(416);
-      expect((await outside.json()).message).toMatch(/size 1000/);
+      expect(((await outside.json()) as { message: string }).message).toMatch(/size 1000/);
       const malformed = await raw({ range: 'lines=1-2' });
       expect(malformed.status).toBe(400);
-      expect((await malformed.json()).message).toMatch(/^Range must be/);
+      expect(((await malformed.json()) as { message: string }).message).toMatch(/^Range must be/);
       expect((await raw({ range: 'bytes=5-1' })).status).toBe(400);
     });
 

@@ -63,11 +63,20 @@ describe('ChunkWriter', () => {
     for (let i = 0; i < 5; i++) writer.write(Buffer.alloc(80));
     expect(pressure).toEqual([true]);
     expect(writer.pendingBytes).toBe(400);
+    // Writes carry about flushBytes each: after the first, 320 bytes still wait behind the second, over the bound.
     writes[0].done();
     await new Promise((r) => setImmediate(r));
-    expect(pressure).toEqual([true, false]);
+    expect(pressure).toEqual([true]);
+    expect(writes[1].data.length).toBe(80);
     writes[1].done();
+    await new Promise((r) => setImmediate(r));
+    expect(pressure).toEqual([true, false]);
+    for (let i = 2; i < 6; i++) {
+      await new Promise((r) => setImmediate(r));
+      writes[i]?.done();
+    }
     await writer.flush();
+    expect(writes.map((w) => w.offset)).toEqual([0, 100, 180, 260, 340, 420]);
     expect(writer.peakPendingBytes).toBe(500);
   });
 

@@ -112,10 +112,17 @@ export class ChunkWriter {
   private kick(): void {
     if (this.inflight || this.queuedBytes === 0) return;
     this.clearTimers();
-    const batch = this.queue.length === 1 ? this.queue[0] : Buffer.concat(this.queue, this.queuedBytes);
+    // A chunk holds about flushBytes at most: small chunks keep reads of a log's tail cheap (a read fetches whole
+    // chunks) and appends fast; the rest of the queue goes in the next write, right after this one.
+    let take = 0;
+    let bytes = 0;
+    while (take < this.queue.length && (bytes === 0 || bytes + this.queue[take].length <= this.options.flushBytes)) {
+      bytes += this.queue[take++].length;
+    }
+    const parts = this.queue.splice(0, take);
+    const batch = parts.length === 1 ? parts[0] : Buffer.concat(parts, bytes);
     const offset = this.nextOffset;
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.queuedBytes -= bytes;
     this.nextOffset += batch.length;
     this.inflightBytes = batch.length;
     this.inflight = this.writeWithRetry(offset, batch).then(() => {

@@ -22,7 +22,12 @@ const MAX_READ_BYTES = 1024 * 1024;
 interface TailTick {
   state: RunLogState;
   /** Bytes the shared tail read this time (may be empty), at their offset. */
-  chunk: StoredChunk;
+  chunk: SharedChunk;
+}
+
+/** A tick's chunk, with its `log` event built once for all the clients that are exactly at its offset. */
+interface SharedChunk extends StoredChunk {
+  event?: MessageEvent;
 }
 
 interface ClientCursor {
@@ -92,7 +97,7 @@ export class LogStreamService {
    * the shared chunk, its slice of the chunk, a status event if the status changed, and `end` once finished
    * and fully sent.
    */
-  private async *deliver(runId: string, cursor: ClientCursor, state: RunLogState, chunk?: StoredChunk): AsyncGenerator<MessageEvent> {
+  private async *deliver(runId: string, cursor: ClientCursor, state: RunLogState, chunk?: SharedChunk): AsyncGenerator<MessageEvent> {
     const ownReadsUpTo = chunk ? chunk.offset : state.size;
     while (cursor.offset < ownReadsUpTo) {
       const data = await this.store.read(runId, cursor.offset, Math.min(ownReadsUpTo, cursor.offset + MAX_READ_BYTES));
@@ -101,7 +106,13 @@ export class LogStreamService {
     }
     if (chunk) {
       const chunkEnd = chunk.offset + chunk.data.length;
-      if (cursor.offset >= chunk.offset && cursor.offset < chunkEnd) {
+      if (cursor.offset === chunk.offset && chunkEnd > chunk.offset) {
+        // The common case: a client following the tail. Encoding each chunk once, not once per client, is what
+        // keeps the server's CPU (and so the latency) flat as watchers are added.
+        chunk.event ??= this.logEvent({ offset: chunk.offset }, chunk.data);
+        cursor.offset = chunkEnd;
+        yield chunk.event;
+      } else if (cursor.offset > chunk.offset && cursor.offset < chunkEnd) {
         yield this.logEvent(cursor, chunk.data.subarray(cursor.offset - chunk.offset));
       }
     }
@@ -118,10 +129,11 @@ export class LogStreamService {
     }
   }
 
-  private logEvent(cursor: ClientCursor, bytes: Buffer): MessageEvent {
+  private logEvent(cursor: { offset: number }, bytes: Buffer): MessageEvent {
     const data: LogEventData = { offset: cursor.offset, data: bytes.toString('base64') };
     cursor.offset += bytes.length;
-    return { type: 'log', id: String(cursor.offset), data };
+    // Serialised here, once: Nest writes string data as it is.
+    return { type: 'log', id: String(cursor.offset), data: JSON.stringify(data) };
   }
 
   /**

@@ -25,7 +25,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPortalServer(databaseUrl: string): Promise<PortalServer> {
+export interface PortalServerOptions {
+  /** Starts the server with this API_TOKEN (access control on); without it, no token is required. */
+  apiToken?: string;
+}
+
+export async function startPortalServer(databaseUrl: string, options: PortalServerOptions = {}): Promise<PortalServer> {
   for (const built of ['dist/apps/api/main.js', 'dist/apps/web/browser/index.html']) {
     if (!existsSync(path.join(ROOT, built))) {
       throw new Error(`${built} is missing: run \`npm run build\` first`);
@@ -37,6 +42,9 @@ export async function startPortalServer(databaseUrl: string): Promise<PortalServ
   // Python's output arrive live would prove nothing about the server.
   delete env['PYTHONUNBUFFERED'];
   delete env['API_TOKEN'];
+  if (options.apiToken !== undefined) {
+    env['API_TOKEN'] = options.apiToken;
+  }
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['dist/apps/api/main.js'], {
     cwd: ROOT,

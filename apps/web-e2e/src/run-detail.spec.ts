@@ -6,32 +6,13 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Experiment } from '@ml-portal/contracts';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { createFreshDatabase, type FreshDatabase } from './fresh-database';
+import { expectVisible, terminalText, waitForTerminal } from './page-helpers';
 import { ROOT, startPortalServer, type PortalServer } from './portal-server';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-
-async function terminalText(page: Page): Promise<string> {
-  return page.locator('[data-testid="log-viewer"] .xterm-rows').innerText();
-}
-
-async function waitForTerminal(page: Page, pattern: RegExp, timeout = 60_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await terminalText(page);
-    if (pattern.test(text)) {
-      return text;
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`the terminal never showed ${pattern}; it shows:\n${text}`);
-}
-
-async function expectVisible(locator: Locator, timeout = 15_000): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout });
-}
 
 describe('the portal in a browser', () => {
   let database: FreshDatabase;
@@ -43,19 +24,7 @@ describe('the portal in a browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     database = await createFreshDatabase();
     server = await startPortalServer(database.url);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   });
 

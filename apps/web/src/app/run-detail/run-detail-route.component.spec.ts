@@ -109,6 +109,22 @@ describe('the run-detail route', () => {
     }
   }
 
+  /** The pages' guard asks the server whether a token is needed; the navigation (unstable until then) waits. */
+  async function allowPages(): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const found = http.match('/api/auth/session');
+      if (found.length > 0) {
+        found.forEach((session) => session.flush({ required: false, authenticated: true }));
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new Error('the guard never asked for the session');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
   async function until(condition: () => boolean, what: string): Promise<void> {
     const deadline = Date.now() + 15_000;
     while (!condition()) {
@@ -121,6 +137,7 @@ describe('the run-detail route', () => {
 
   async function openRun(run: Run = RUN): Promise<void> {
     void harness.navigateByUrl('/experiments/e1/runs/r1');
+    await allowPages();
     (await request('/api/experiments/e1')).flush(EXPERIMENT);
     (await request('/api/experiments/e1/runs')).flush([run]);
     (await request('/api/runs/r1')).flush(run);

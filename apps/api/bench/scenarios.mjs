@@ -182,7 +182,8 @@ async function naiveCapture(ds, total) {
 
 // 3. Write-to-client latency over real HTTP SSE, at several client counts of one run.
 export async function latency(ctx) {
-  const counts = ctx.quick ? [1, 100] : [1, 100, 1000];
+  // BENCH_CLIENTS=1,200 measures other client counts.
+  const counts = process.env.BENCH_CLIENTS ? process.env.BENCH_CLIENTS.split(',').map(Number) : ctx.quick ? [1, 100] : [1, 100, 1000];
   const windowMs = ctx.quick ? 3000 : 10_000;
   const db = await createBenchDatabase(ctx.serverUrl);
   const server = await startServer({ databaseUrl: db.url, env: ctx.serverEnv });

@@ -3,7 +3,7 @@ import { readCopiedChunks } from './copy-binary-reader';
 
 /** A binary COPY stream of (bigint, bytea) rows, as PostgreSQL writes it. */
 function copyStream(rows: [number, Buffer][]): Buffer {
-  const parts = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
   for (const [offset, data] of rows) {
     const head = Buffer.alloc(2 + 4 + 8 + 4);
     head.writeInt16BE(2, 0);

@@ -9,7 +9,7 @@
  *   and that flush makes every earlier chunk durable too;
  * - reads use COPY in binary format (see copy-binary-reader.ts): the bytes cross as they are, streamed.
  */
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunStatus } from '@ml-portal/contracts';
 import { Pool } from 'pg';
@@ -34,7 +34,7 @@ export interface StoredChunk {
 }
 
 @Injectable()
-export class TrainingLogStore implements OnModuleDestroy {
+export class TrainingLogStore implements OnApplicationShutdown {
   private readonly logger = new Logger(TrainingLogStore.name);
   private readonly writer: Pool;
   private readonly reader: Pool;
@@ -48,13 +48,17 @@ export class TrainingLogStore implements OnModuleDestroy {
     for (const pool of [this.writer, this.reader]) pool.on('error', (error) => this.logger.warn(`log pool: ${error.message}`));
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Last of the shutdown hooks: the runs stopped in beforeApplicationShutdown write their final bytes through
+   * these pools, so they close only after that.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.writer.end(), this.reader.end()]);
   }
 
   /** Closes the store's own connections (for code that built it by hand). */
   close(): Promise<void> {
-    return this.onModuleDestroy();
+    return this.onApplicationShutdown();
   }
 
   /** The run's status and log size in one read (null for an unknown run). */

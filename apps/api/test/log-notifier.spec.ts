@@ -63,6 +63,18 @@ describe('log wake-ups (LISTEN/NOTIFY)', () => {
     expect(await listenerPids()).toHaveLength(1);
   });
 
+  it('tells watchers that a real run ended within a second, not at the next poll', async () => {
+    const run = (
+      await t.request('POST', `/api/experiments/${experimentId}/runs`, { command: ['node', '-e', 'setTimeout(() => {}, 1500)'] })
+    ).body;
+    const client = await watch(run.id);
+    await client.waitFor((e) => e.event === 'end', 5000);
+    const done = (await t.request('GET', `/api/runs/${run.id}`)).body;
+    const endSeenAt = Date.now();
+    expect(endSeenAt - Date.parse(done.finishedAt)).toBeLessThan(1000);
+    expect(JSON.parse(client.events[client.events.length - 1].data)).toMatchObject({ status: 'succeeded', exitCode: 0 });
+  });
+
   it(`delivers each append within a second although the poll interval is ${POLL_INTERVAL_MS} ms`, async () => {
     const id = await newRun();
     const client = await watch(id);

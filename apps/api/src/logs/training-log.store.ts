@@ -90,6 +90,11 @@ export class TrainingLogStore implements OnApplicationShutdown {
     );
   }
 
+  /** Wakes the run's watchers (LogNotifier) after a change that is not an append, such as its final status. */
+  async announce(runId: string): Promise<void> {
+    await this.writer.query(`SELECT pg_notify('${LOG_CHANNEL}', id::text || ':' || log_size) FROM runs WHERE id = $1`, [runId]);
+  }
+
   /**
    * Bytes [from, to) of the log, or fewer if fewer are stored. Walks the primary key from the chunk that holds
    * `from`, so the cost depends on the bytes asked for, not on the log's size.

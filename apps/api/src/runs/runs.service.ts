@@ -176,6 +176,8 @@ export class RunsService implements OnApplicationBootstrap, OnModuleDestroy, Bef
     for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
       try {
         await this.runs.update({ id }, { ...state, finishedAt: new Date() });
+        // Watchers learn of the end now rather than at their next poll; if this fails, the poll still tells them.
+        await this.logs.announce(id).catch(() => undefined);
         break;
       } catch (error) {
         this.logger.warn(`run ${id}: could not store its final status, retrying: ${String(error)}`);

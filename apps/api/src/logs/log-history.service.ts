@@ -2,8 +2,8 @@
 import { BadRequestException, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { isFinishedStatus, LOG_SLICE_DEFAULT_LIMIT } from '@ml-portal/contracts';
 import { Readable } from 'node:stream';
-import { LogSliceDto } from './dto/log-slice.dto';
 import { LogSliceQueryDto } from './dto/log-query.dto';
+import type { LogSliceFields } from './log-slice-json';
 import { RunLogState, TrainingLogStore } from './training-log.store';
 
 export interface RawLog {
@@ -43,7 +43,8 @@ export function parseRange(header: string | undefined, size: number): { start: n
 export class LogHistoryService {
   constructor(private readonly store: TrainingLogStore) {}
 
-  async slice(runId: string, query: LogSliceQueryDto): Promise<LogSliceDto> {
+  /** The slice's fields and its bytes (logSliceJson makes the response body of them). */
+  async slice(runId: string, query: LogSliceQueryDto): Promise<{ fields: LogSliceFields; bytes: Buffer }> {
     if (query.tail !== undefined && query.offset !== undefined) {
       throw new BadRequestException('tail cannot be combined with offset: ask for one or the other');
     }
@@ -58,15 +59,15 @@ export class LogHistoryService {
     }
     const data = await this.store.read(runId, offset, Math.min(state.size, offset + limit));
     const nextOffset = offset + data.length;
-    return {
+    const fields: LogSliceFields = {
       runId,
       runStatus: state.status,
       offset,
       nextOffset,
       size: state.size,
       complete: isFinishedStatus(state.status) && nextOffset === state.size,
-      data: data.toString('base64'),
     };
+    return { fields, bytes: data };
   }
 
   async raw(runId: string, rangeHeader: string | undefined): Promise<RawLog> {
@@ -82,7 +83,10 @@ export class LogHistoryService {
       'Cache-Control': 'no-cache',
     };
     if (range) headers['Content-Range'] = `bytes ${start}-${end - 1}/${state.size}`;
-    return { status: range ? 206 : 200, headers, body: Readable.from(this.store.readPages(runId, start, end)) };
+    // Readable.from buffers 16 objects by default: 16 MiB of pieces waiting on a slow socket. readPages already
+    // reads one page ahead, so one piece buffered here is enough.
+    const body = Readable.from(this.store.readPages(runId, start, end), { highWaterMark: 1 });
+    return { status: range ? 206 : 200, headers, body };
   }
 
   private async requireState(runId: string): Promise<RunLogState> {

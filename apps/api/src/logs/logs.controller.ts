@@ -21,6 +21,7 @@ import { LogSliceQueryDto, LogStreamQueryDto } from './dto/log-query.dto';
 import { LogSliceDto } from './dto/log-slice.dto';
 import { LastEventId, LastEventIdPipe } from './last-event-id';
 import { LogHistoryService } from './log-history.service';
+import { logSliceJson } from './log-slice-json';
 import { LogStreamService } from './log-stream.service';
 
 @ApiTags('logs')
@@ -43,8 +44,10 @@ export class LogsController {
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Malformed runId, offset, limit or tail, or tail with offset.' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such run.' })
   @ApiResponse({ status: 416, type: ApiErrorDto, description: 'offset is past the end of the log; the message gives the size.' })
-  slice(@UuidParam('runId') runId: string, @Query() query: LogSliceQueryDto): Promise<LogSliceDto> {
-    return this.history.slice(runId, query);
+  async slice(@UuidParam('runId') runId: string, @Query() query: LogSliceQueryDto): Promise<StreamableFile> {
+    const { fields, bytes } = await this.history.slice(runId, query);
+    const body = logSliceJson(fields, bytes);
+    return new StreamableFile(body, { type: 'application/json; charset=utf-8', length: body.length });
   }
 
   @Get('raw')

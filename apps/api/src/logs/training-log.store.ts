@@ -101,19 +101,19 @@ export class TrainingLogStore implements OnApplicationShutdown {
    * `from`, so the cost depends on the bytes asked for, not on the log's size.
    */
   async read(runId: string, from: number, to: number): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    for await (const piece of this.pieces(runId, from, to)) parts.push(piece);
+    const parts = await this.readParts(runId, from, to);
     return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
 
   /**
    * Bytes [from, to) in pages of pageBytes, for downloads: memory stays flat for any size, the next page is read
-   * while this one is sent, and no database connection waits on a slow client (each page is read whole).
+   * while this one is sent, and no database connection waits on a slow client (each page is read whole). A page
+   * is handed on as the pieces it was read in, not joined into one buffer: one copy less per byte.
    */
   async *readPages(runId: string, from: number, to: number, pageBytes = 4 * 1024 * 1024): AsyncGenerator<Buffer> {
     const readAhead = (at: number) => {
       if (at >= to) return undefined;
-      const page = this.read(runId, at, Math.min(to, at + pageBytes));
+      const page = this.readParts(runId, at, Math.min(to, at + pageBytes));
       // If the download is abandoned, nobody awaits the page read ahead: its failure must not go unhandled.
       page.catch(() => undefined);
       return page;
@@ -122,11 +122,19 @@ export class TrainingLogStore implements OnApplicationShutdown {
     let next = readAhead(cursor);
     while (next) {
       const page = await next;
-      if (page.length === 0) return;
-      cursor += page.length;
+      const length = page.reduce((sum, piece) => sum + piece.length, 0);
+      if (length === 0) return;
+      cursor += length;
       next = readAhead(cursor);
-      yield page;
+      yield* page;
     }
+  }
+
+  /** Bytes [from, to) (or fewer if fewer are stored) as the pieces they were read in. */
+  private async readParts(runId: string, from: number, to: number): Promise<Buffer[]> {
+    const parts: Buffer[] = [];
+    for await (const piece of this.pieces(runId, from, to)) parts.push(piece);
+    return parts;
   }
 
   /** The stored bytes of [from, to), in order, cut from whole chunks. */

@@ -43,7 +43,10 @@ if (!serverUrl) {
   serverUrl = embedded.url;
 }
 
-const ctx = { quick, serverUrl, serverEnv: {}, log: (line) => console.log(line) };
+// The server's LOG_* and SSE_* settings can be tried out from the bench's environment (LOG_FLUSH_QUIET_MS=1 npm run bench).
+const serverEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => /^(LOG|SSE)_/.test(key)));
+if (Object.keys(serverEnv).length) console.log(`server settings: ${JSON.stringify(serverEnv)}`);
+const ctx = { quick, serverUrl, serverEnv, log: (line) => console.log(line) };
 const rows = [];
 const started = Date.now();
 try {

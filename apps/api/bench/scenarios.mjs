@@ -431,17 +431,43 @@ export async function browser(ctx) {
       new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration)))
         .observe({ type: 'longtask', buffered: true });
     });
-    const t0 = performance.now();
-    await page.goto(`${server.baseUrl}/experiments/${experimentId}/runs/${runId}`);
+    // Opening the modal as an engineer does: the experiment's page is up, they click the run. Then the same modal
+    // from a shared link in a fresh tab, which also pays for loading and booting the app.
     const viewer = '[data-testid="log-viewer"]';
-    await page.waitForFunction(
-      ({ viewer, marker }) => document.querySelector(viewer)?.textContent?.includes(marker),
-      { viewer, marker },
-      { timeout: 60_000, polling: 'raf' },
-    );
-    const tailMs = performance.now() - t0;
-    ctx.log(`  tail of a ${size / MB} MB log visible after ${tailMs.toFixed(0)} ms`);
-    rows.push(row('5 browser', `modal open to tail visible, ${size / MB} MB log`, 'ms', tailMs, { target: '<= 1500', met: tailMs <= 1500 }));
+    const tailVisible = () =>
+      page.waitForFunction(
+        ({ viewer, marker }) => document.querySelector(viewer)?.textContent?.includes(marker),
+        { viewer, marker },
+        { timeout: 60_000, polling: 'raf' },
+      );
+    const clicks = [];
+    for (let i = 0; i < (ctx.quick ? 1 : 3); i++) {
+      await page.goto(`${server.baseUrl}/experiments/${experimentId}`);
+      await page.waitForSelector('[data-testid="run-link"]', { timeout: 30_000 });
+      await sleep(300); // the page settles, as it has long before a person clicks
+      const t0 = performance.now();
+      await page.click('[data-testid="run-link"]');
+      await tailVisible();
+      clicks.push(performance.now() - t0);
+    }
+    const loads = [];
+    for (let i = 0; i < (ctx.quick ? 1 : 3); i++) {
+      const fresh = await browserApp.newPage({ viewport: { width: 1400, height: 900 } });
+      const t0 = performance.now();
+      await fresh.goto(`${server.baseUrl}/experiments/${experimentId}/runs/${runId}`);
+      await fresh.waitForFunction(
+        ({ viewer, marker }) => document.querySelector(viewer)?.textContent?.includes(marker),
+        { viewer, marker },
+        { timeout: 60_000, polling: 'raf' },
+      );
+      loads.push(performance.now() - t0);
+      await fresh.close();
+    }
+    const tailMs = median(clicks);
+    const linkMs = median(loads);
+    ctx.log(`  tail of a ${size / MB} MB log visible ${tailMs.toFixed(0)} ms after clicking the run, ${linkMs.toFixed(0)} ms after opening its link in a new tab`);
+    rows.push(row('5 browser', `click on the run to its tail visible, ${size / MB} MB log (median)`, 'ms', tailMs, { target: '<= 1500', met: tailMs <= 1500 }));
+    rows.push(row('5 browser', `shared link in a new tab (app load + boot) to tail visible (median)`, 'ms', linkMs, { target: '<= 1500', met: linkMs <= 1500 }));
 
     const live = await launchRun(server, [node, child('ticker.mjs'), '20', String(5 * MB), String(streamSeconds)], 'browser-stream');
     await page.goto(`${server.baseUrl}/experiments/${live.experimentId}/runs/${live.runId}`);

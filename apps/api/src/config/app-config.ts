@@ -90,7 +90,7 @@ function loadValues(env: Env, cwd: string): AppConfig {
     dataDir: path.resolve(cwd, env['DATA_DIR'] || '.data'),
     logPollIntervalMs: integer(env, 'LOG_POLL_INTERVAL_MS', 200, 10, 60_000),
     logFlushIntervalMs: integer(env, 'LOG_FLUSH_INTERVAL_MS', 200, 1, 60_000),
-    logFlushBytes: integer(env, 'LOG_FLUSH_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    logFlushBytes: integer(env, 'LOG_FLUSH_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logFlushQuietMs: integer(env, 'LOG_FLUSH_QUIET_MS', 1, 0, 60_000),
     logMaxBytes: integer(env, 'LOG_MAX_BYTES', 1024 * 1024 * 1024, 1),
     runCancelGraceMs: integer(env, 'RUN_CANCEL_GRACE_MS', 10_000, 0, 3_600_000),

@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { CaptureOutcome, LogCaptureService } from '../../src/logs/log-capture.service';
+import { CaptureOutcome, LogCaptureService, maxPendingBytes } from '../../src/logs/log-capture.service';
 import { LogNotifier } from '../../src/logs/log-notifier';
 import { LogStreamService } from '../../src/logs/log-stream.service';
 import { TrainingLogStore } from '../../src/logs/training-log.store';
@@ -212,7 +212,7 @@ describe('PostgreSQL restarted while a run prints and clients watch', () => {
     const streams = app.app.get(LogStreamService);
     expect(notifier.listening).toBe(true);
     /** LogCaptureService's bound on bytes queued behind the write in flight. */
-    const MAX_PENDING_BYTES = Math.max(4 * app.config.logFlushBytes, 1024 * 1024);
+    const MAX_PENDING_BYTES = maxPendingBytes(app.config.logFlushBytes);
 
     // Count the capture's writes that fail (and are retried), and keep the capture's outcome.
     let failedAppends = 0;

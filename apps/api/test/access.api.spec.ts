@@ -18,7 +18,7 @@ describe('access with API_TOKEN', () => {
   const bearer = { authorization: `Bearer ${TOKEN}` };
 
   beforeAll(async () => {
-    t = await startTestApp({ apiToken: TOKEN });
+    t = await startTestApp({ apiToken: TOKEN, authMaxFailures: 1_000_000 }); // these tests present hundreds of wrong tokens
     experimentId = (await t.request('POST', '/api/experiments', { name: 'secret-exp' }, bearer)).body.id;
     runId = (await t.request('POST', `/api/experiments/${experimentId}/runs`, { command: ['node', '-e', 'console.log("secret output")'] }, bearer)).body.id;
     await waitFor(async () => (await t.request('GET', `/api/runs/${runId}`, undefined, bearer)).body.status === 'succeeded');
@@ -135,6 +135,46 @@ describe('access with API_TOKEN', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('wrong-token throttle (AUTH_MAX_FAILURES=3 within AUTH_FAILURE_WINDOW_MS=1500)', () => {
+  let t: TestApp;
+  const WINDOW_MS = 1500;
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const signIn = (token: string) => t.request('POST', '/api/auth/session', { token });
+
+  beforeEach(async () => (t = await startTestApp({ apiToken: TOKEN, authMaxFailures: 3, authFailureWindowMs: WINDOW_MS })));
+  afterEach(() => t.close());
+
+  it('never counts requests without credentials', async () => {
+    for (let i = 0; i < 10; i++) expect((await t.request('GET', '/api/experiments')).status).toBe(401);
+    expect((await signIn(TOKEN)).status).toBe(200);
+  });
+
+  it('after three wrong sign-ins answers 429 with Retry-After, even to the right token, until the window has passed', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await signIn(`wrong-token-${i}-0123456789`);
+      expect(res.status).toBe(401);
+    }
+    for (const res of [await signIn(TOKEN), await t.request('GET', '/api/experiments', undefined, bearer(TOKEN))]) {
+      expect(res.status).toBe(429);
+      expect(res.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/3 wrong API tokens .* try again in [12] s/) });
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(2);
+    }
+    await new Promise((r) => setTimeout(r, WINDOW_MS + 100));
+    expect((await signIn(TOKEN)).status).toBe(200);
+    expect((await t.request('GET', '/api/experiments', undefined, bearer(TOKEN))).status).toBe(200);
+  });
+
+  it('counts wrong Bearer tokens and forged session cookies too', async () => {
+    expect((await t.request('GET', '/api/experiments', undefined, bearer('wrong-token-0123456789'))).status).toBe(401);
+    expect((await t.request('GET', '/api/experiments', undefined, { cookie: `${SESSION_COOKIE}=forged` })).status).toBe(401);
+    expect((await t.request('GET', `/api/runs/${UNKNOWN}/logs`, undefined, bearer('another-wrong-token-0123'))).status).toBe(401);
+    const res = await t.request('GET', '/api/experiments', undefined, bearer(TOKEN));
+    expect(res.status).toBe(429);
+    expect(res.body.message).toContain('wrong API tokens or session cookies');
   });
 });
 

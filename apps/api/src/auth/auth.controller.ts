@@ -1,17 +1,22 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrorDto } from '../common/api-error.dto';
+import { clientAddress } from './auth.guard';
 import { AuthService } from './auth.service';
 import { AuthSessionDto } from './dto/auth-session.dto';
 import { CreateSessionDto } from './dto/create-session.dto';
 import { Public } from './public.decorator';
+import { WrongTokenThrottle } from './wrong-token-throttle';
 
 @ApiTags('auth')
 @Public()
 @Controller('auth/session')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly throttle: WrongTokenThrottle,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Whether the API needs a token, and whether this client has one' })
@@ -31,9 +36,18 @@ export class AuthController {
   @ApiOkResponse({ type: AuthSessionDto, description: 'Signed in; the answer sets the session cookie.' })
   @ApiBadRequestResponse({ type: ApiErrorDto })
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Wrong token.' })
+  @ApiTooManyRequestsResponse({
+    type: ApiErrorDto,
+    description: 'Too many wrong tokens from this address (AUTH_MAX_FAILURES within AUTH_FAILURE_WINDOW_MS); Retry-After says when to retry.',
+  })
   signIn(@Body() dto: CreateSessionDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): AuthSessionDto {
     if (!this.auth.required) return { required: false, authenticated: true };
-    if (!this.auth.isToken(dto.token)) throw new UnauthorizedException('token: wrong API token');
+    const address = clientAddress(req);
+    this.throttle.check(address);
+    if (!this.auth.isToken(dto.token)) {
+      this.throttle.recordFailure(address);
+      throw new UnauthorizedException('token: wrong API token');
+    }
     res.setHeader('Set-Cookie', this.auth.sessionCookie(req.secure));
     return { required: true, authenticated: true };
   }

@@ -8,6 +8,12 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuthService } from './auth.service';
 import { IS_PUBLIC } from './public.decorator';
+import { WrongTokenThrottle } from './wrong-token-throttle';
+
+/** The address a request came from, as WrongTokenThrottle counts it. */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
 
 export const UNAUTHORIZED_MESSAGE =
   'an API token is required: send Authorization: Bearer <token>, or sign in with POST /api/auth/session';
@@ -16,13 +22,19 @@ export const UNAUTHORIZED_MESSAGE =
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly auth: AuthService,
+    private readonly throttle: WrongTokenThrottle,
     private readonly reflector: Reflector,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.auth.required) return true;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    if (this.auth.isAuthenticated(context.switchToHttp().getRequest<Request>().headers)) return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    if (!this.auth.presentsCredentials(req.headers)) throw new UnauthorizedException(UNAUTHORIZED_MESSAGE);
+    const address = clientAddress(req);
+    this.throttle.check(address);
+    if (this.auth.isAuthenticated(req.headers)) return true;
+    this.throttle.recordFailure(address);
     throw new UnauthorizedException(UNAUTHORIZED_MESSAGE);
   }
 }

@@ -34,6 +34,11 @@ export class AuthService {
     return timingSafeEqual(digest(candidate), this.tokenDigest);
   }
 
+  /** Whether the request offers credentials at all (an Authorization header or a session cookie), right or wrong. */
+  presentsCredentials(headers: IncomingHttpHeaders): boolean {
+    return Boolean(headers.authorization) || readCookie(headers.cookie, SESSION_COOKIE) !== undefined;
+  }
+
   /** Whether the request carries the token or a valid session cookie (always true when no token is configured). */
   isAuthenticated(headers: IncomingHttpHeaders): boolean {
     if (!this.required) return true;

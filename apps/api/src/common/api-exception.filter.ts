@@ -52,6 +52,9 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
       super.catch(exception, host);
       return;
     }
+    // A 429 says when to come back (WrongTokenThrottle puts the seconds in its body).
+    const retryAfter = typeof body === 'object' ? (body as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') adapter.setHeader(res, 'Retry-After', String(retryAfter));
     adapter.reply(res, { statusCode, error, message }, statusCode);
   }
 }

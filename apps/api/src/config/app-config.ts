@@ -37,6 +37,9 @@ export interface AppConfig {
   allowUnauthenticated: boolean;
   /** Origins allowed by CORS; empty means no CORS headers at all (same origin only). */
   corsOrigins: string[];
+  /** Wrong tokens or cookies one address may present within authFailureWindowMs before it gets 429s. */
+  authMaxFailures: number;
+  authFailureWindowMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -103,5 +106,7 @@ function loadValues(env: Env, cwd: string): AppConfig {
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    authMaxFailures: integer(env, 'AUTH_MAX_FAILURES', 10, 1, 1_000_000),
+    authFailureWindowMs: integer(env, 'AUTH_FAILURE_WINDOW_MS', 60_000, 100, 86_400_000),
   };
 }

@@ -41,6 +41,8 @@ export interface CaptureHandle {
 interface ActiveCapture {
   pid: number | undefined;
   canceled: boolean;
+  /** A line for the end of the log saying why the run was stopped (set by cancel). */
+  stopNote?: string;
   killTimer?: NodeJS.Timeout;
   finished: Promise<CaptureOutcome>;
 }
@@ -129,13 +131,18 @@ export class LogCaptureService {
         clearTimeout(capture.killTimer);
         if (child.pid === undefined) return; // handled by 'error'
         await writer.flush();
+        // Markers go past the cap: they are what tells a reader that output is missing or why it stopped.
+        const markers: Buffer[] = [];
         if (writer.droppedBytes > 0) {
-          const marker = markerLine(
-            `log limit reached: ${writer.droppedBytes} bytes of output past LOG_MAX_BYTES ` +
-              `(${this.config.logMaxBytes} bytes) were dropped`,
+          markers.push(
+            markerLine(
+              `log limit reached: ${writer.droppedBytes} bytes of output past LOG_MAX_BYTES ` +
+                `(${this.config.logMaxBytes} bytes) were dropped`,
+            ),
           );
-          await this.appendTrailer(runId, writer.acceptedOffset, marker);
         }
+        if (capture.stopNote) markers.push(markerLine(capture.stopNote));
+        if (markers.length) await this.appendTrailer(runId, writer.acceptedOffset, Buffer.concat(markers));
         this.active.delete(runId);
         resolve({
           kind: 'exited',
@@ -152,12 +159,14 @@ export class LogCaptureService {
   }
 
   /**
-   * Asks the run's whole process group to stop: SIGTERM now, SIGKILL after RUN_CANCEL_GRACE_MS.
+   * Asks the run's whole process group to stop: SIGTERM now, SIGKILL after RUN_CANCEL_GRACE_MS. With `stopNote`,
+   * a marker line saying so ends the log, after the last bytes the process printed.
    * Resolves with the outcome once it has stopped; undefined when this server is not capturing the run.
    */
-  cancel(runId: string): Promise<CaptureOutcome> | undefined {
+  cancel(runId: string, stopNote?: string): Promise<CaptureOutcome> | undefined {
     const capture = this.active.get(runId);
     if (!capture) return undefined;
+    if (stopNote) capture.stopNote ??= stopNote;
     if (!capture.canceled && capture.pid !== undefined) {
       capture.canceled = true;
       const pid = capture.pid;
@@ -184,7 +193,7 @@ export class LogCaptureService {
     return { kind: 'spawn-failed', reason };
   }
 
-  /** Writes a marker past the cap; retried like every write, since it is what tells the reader output is missing. */
+  /** Writes markers past the cap; retried like every write, since they are what tells the reader why output ends. */
   private async appendTrailer(runId: string, offset: number, data: Buffer): Promise<void> {
     const trailer = new ChunkWriter((o, d) => this.store.append(runId, o, d), {
       flushIntervalMs: 0,

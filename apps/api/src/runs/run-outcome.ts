@@ -10,6 +10,8 @@ export interface FinalState {
 }
 
 export const SERVER_STOPPED_REASON = 'the server stopped while the run was active';
+/** The line that ends the log of such a run, whether the server stopped cleanly or crashed (written at restart). */
+export const SERVER_STOPPED_MARKER = `${SERVER_STOPPED_REASON}; the run is marked failed`;
 
 export function finalState(outcome: CaptureOutcome, serverStopping = false): FinalState {
   if (outcome.kind === 'spawn-failed') {

@@ -24,7 +24,7 @@ import { TrainingLogStore } from '../logs/training-log.store';
 import { CreateRunDto } from './dto/create-run.dto';
 import { RunDto } from './dto/run.dto';
 import { Run } from './run.entity';
-import { finalState, SERVER_STOPPED_REASON } from './run-outcome';
+import { finalState, SERVER_STOPPED_MARKER, SERVER_STOPPED_REASON } from './run-outcome';
 
 /** Set in every run's environment, so a restarted server can recognise its orphaned processes. */
 export const RUN_ID_ENV = 'ML_PORTAL_RUN_ID';
@@ -127,7 +127,7 @@ export class RunsService implements OnApplicationBootstrap, OnModuleDestroy, Bef
     for (const run of orphans) {
       if (this.capture.isActive(run.id)) continue;
       if (run.pid) this.capture.terminateOrphan(run.pid, run.id, RUN_ID_ENV);
-      await this.logs.append(run.id, run.logSize, markerLine(`${SERVER_STOPPED_REASON}; the run is marked failed`));
+      await this.logs.append(run.id, run.logSize, markerLine(SERVER_STOPPED_MARKER));
       await this.runs.update({ id: run.id, status: In(['queued', 'running']) }, {
         status: 'failed',
         failureReason: SERVER_STOPPED_REASON,
@@ -147,7 +147,8 @@ export class RunsService implements OnApplicationBootstrap, OnModuleDestroy, Bef
     this.stopping = true;
     const active = this.capture.activeRunIds;
     if (active.length) this.logger.log(`stopping ${active.length} active run(s)`);
-    await Promise.all(active.map((id) => this.capture.cancel(id)));
+    // The same marker line that recovery writes after a crash ends each stopped run's log.
+    await Promise.all(active.map((id) => this.capture.cancel(id, SERVER_STOPPED_MARKER)));
     await Promise.all([...this.settled.values()]);
     await this.drainStreams();
   }

@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { SERVER_STOPPED_REASON } from '../../src/runs/run-outcome';
+import { markerLine } from '../../src/logs/log-capture.service';
+import { SERVER_STOPPED_MARKER, SERVER_STOPPED_REASON } from '../../src/runs/run-outcome';
 import { connectSse, logBytes } from '../sse-client';
 import { REPO_ROOT, waitFor } from '../test-app';
 import { createTestDatabase, TestDatabase } from '../test-database';
@@ -77,10 +78,14 @@ describe('server stopped with a signal mid-run', () => {
     // Everything the child printed, its goodbye (printed 1.5 s after the signal) included, is stored once.
     const chunks = (await pg.query(`SELECT data FROM training_logs WHERE run_id = $1 ORDER BY byte_offset`, [runId])).rows;
     const log = Buffer.concat(chunks.map((r: { data: Buffer }) => r.data)).toString('latin1');
-    const bye = /bye after (\d+) lines\n$/.exec(log) ?? ['', 'no goodbye line'];
+    // Then one marker line says why the run ended.
+    const marker = markerLine(SERVER_STOPPED_MARKER).toString('latin1');
+    expect(log.endsWith(marker)).toBe(true);
+    const printed = log.slice(0, -marker.length);
+    const bye = /bye after (\d+) lines\n$/.exec(printed) ?? ['', 'no goodbye line'];
     const lines = Number(bye[1]);
-    expect(log).toBe(expectedLines(lines) + bye[0]);
-    checkNumberedPrefix(log.slice(0, -bye[0].length));
+    expect(printed).toBe(expectedLines(lines) + bye[0]);
+    checkNumberedPrefix(printed.slice(0, -bye[0].length));
     expect(logBytes(sse.events).toString('latin1')).toBe(log);
 
     const run = (await pg.query(`SELECT status, failure_reason, finished_at, log_size FROM runs WHERE id = $1`, [runId])).rows[0];

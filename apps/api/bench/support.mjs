@@ -42,7 +42,12 @@ export async function createBenchDatabase(serverUrl) {
       await client.end();
     }
   };
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  await admin(async (c) => {
+    await c.query(`CREATE DATABASE ${name}`);
+    // The scenario before may have left gigabytes of dirty pages (the naive design writes ~30 MB of WAL per
+    // append): flush them now, so that a checkpoint does not land in the middle of this scenario's measurements.
+    await c.query('CHECKPOINT').catch(() => undefined); // needs superuser (or pg_checkpoint); skipped otherwise
+  });
   const url = withDatabase(serverUrl, name);
   const { dataSourceOptions } = dist('database/data-source-options.js');
   const ds = new DataSource({ ...dataSourceOptions(url), extra: { max: 4, application_name: 'ml-portal-bench' } });

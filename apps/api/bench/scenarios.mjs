@@ -163,14 +163,20 @@ async function sha256OfRaw(server, runId) {
   return { sha: hash.digest('hex'), size };
 }
 
-/** `curl`'s time for one GET in ms (the body discarded), or null when curl is missing. */
-function curlMs(url) {
+/** Runs curl with `args` and returns what it printed (its -w line), or null when curl is not installed. */
+function curl(args) {
   try {
-    return Number(execFileSync('curl', ['-sf', '-o', '/dev/null', '-w', '%{time_total}', url]).toString()) * 1000;
+    return execFileSync('curl', ['-sf', ...args]).toString().trim();
   } catch (error) {
     if (error.code === 'ENOENT') return null;
     throw error;
   }
+}
+
+/** `curl`'s time for one GET in ms (the body discarded), or null when curl is missing. */
+function curlMs(url) {
+  const out = curl(['-o', '/dev/null', '-w', '%{time_total}', url]);
+  return out === null ? null : Number(out) * 1000;
 }
 
 /**
@@ -181,13 +187,11 @@ function curlMs(url) {
 function curlRaw(server, runId) {
   const file = path.join(os.tmpdir(), `ml-portal-bench-${randomBytes(4).toString('hex')}.log`);
   try {
-    const out = execFileSync('curl', ['-sf', '-o', file, '-w', '%{size_download} %{time_total}', `${server.baseUrl}/api/runs/${runId}/logs/raw`]);
-    const [size, seconds] = out.toString().trim().split(' ').map(Number);
+    const out = curl(['-o', file, '-w', '%{size_download} %{time_total}', `${server.baseUrl}/api/runs/${runId}/logs/raw`]);
+    if (out === null) return null;
+    const [size, seconds] = out.split(' ').map(Number);
     const sha = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
     return { size, seconds, sha };
-  } catch (error) {
-    if (error.code === 'ENOENT') return null;
-    throw error;
   } finally {
     fs.rmSync(file, { force: true });
   }
@@ -434,8 +438,8 @@ export async function browser(ctx) {
     // Opening the modal as an engineer does: the experiment's page is up, they click the run. Then the same modal
     // from a shared link in a fresh tab, which also pays for loading and booting the app.
     const viewer = '[data-testid="log-viewer"]';
-    const tailVisible = () =>
-      page.waitForFunction(
+    const tailVisible = (tab) =>
+      tab.waitForFunction(
         ({ viewer, marker }) => document.querySelector(viewer)?.textContent?.includes(marker),
         { viewer, marker },
         { timeout: 60_000, polling: 'raf' },
@@ -447,7 +451,7 @@ export async function browser(ctx) {
       await sleep(300); // the page settles, as it has long before a person clicks
       const t0 = performance.now();
       await page.click('[data-testid="run-link"]');
-      await tailVisible();
+      await tailVisible(page);
       clicks.push(performance.now() - t0);
     }
     const loads = [];
@@ -455,11 +459,7 @@ export async function browser(ctx) {
       const fresh = await browserApp.newPage({ viewport: { width: 1400, height: 900 } });
       const t0 = performance.now();
       await fresh.goto(`${server.baseUrl}/experiments/${experimentId}/runs/${runId}`);
-      await fresh.waitForFunction(
-        ({ viewer, marker }) => document.querySelector(viewer)?.textContent?.includes(marker),
-        { viewer, marker },
-        { timeout: 60_000, polling: 'raf' },
-      );
+      await tailVisible(fresh);
       loads.push(performance.now() - t0);
       await fresh.close();
     }

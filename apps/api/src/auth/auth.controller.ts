@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res, UnauthorizedEx
 import { ApiBadRequestResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrorDto } from '../common/api-error.dto';
-import { clientAddress } from './auth.guard';
 import { AuthService } from './auth.service';
 import { AuthSessionDto } from './dto/auth-session.dto';
 import { CreateSessionDto } from './dto/create-session.dto';
@@ -42,12 +41,7 @@ export class AuthController {
   })
   signIn(@Body() dto: CreateSessionDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): AuthSessionDto {
     if (!this.auth.required) return { required: false, authenticated: true };
-    const address = clientAddress(req);
-    this.throttle.check(address);
-    if (!this.auth.isToken(dto.token)) {
-      this.throttle.recordFailure(address);
-      throw new UnauthorizedException('token: wrong API token');
-    }
+    if (!this.throttle.attempt(req, () => this.auth.isToken(dto.token))) throw new UnauthorizedException('token: wrong API token');
     res.setHeader('Set-Cookie', this.auth.sessionCookie(req.secure));
     return { required: true, authenticated: true };
   }

@@ -10,11 +10,6 @@ import { AuthService } from './auth.service';
 import { IS_PUBLIC } from './public.decorator';
 import { WrongTokenThrottle } from './wrong-token-throttle';
 
-/** The address a request came from, as WrongTokenThrottle counts it. */
-export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
-}
-
 export const UNAUTHORIZED_MESSAGE =
   'an API token is required: send Authorization: Bearer <token>, or sign in with POST /api/auth/session';
 
@@ -31,10 +26,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<Request>();
     if (!this.auth.presentsCredentials(req.headers)) throw new UnauthorizedException(UNAUTHORIZED_MESSAGE);
-    const address = clientAddress(req);
-    this.throttle.check(address);
-    if (this.auth.isAuthenticated(req.headers)) return true;
-    this.throttle.recordFailure(address);
+    if (this.throttle.attempt(req, () => this.auth.isAuthenticated(req.headers))) return true;
     throw new UnauthorizedException(UNAUTHORIZED_MESSAGE);
   }
 }

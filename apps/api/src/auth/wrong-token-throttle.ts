@@ -10,6 +10,7 @@
  * older than the window are dropped, and at most MAX_ADDRESSES addresses are remembered.
  */
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 const MAX_ADDRESSES = 10_000;
@@ -28,6 +29,18 @@ export class WrongTokenThrottle {
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(THROTTLE_CLOCK) private readonly now: Clock) {
     this.maxFailures = config.authMaxFailures;
     this.windowMs = config.authFailureWindowMs;
+  }
+
+  /**
+   * One try of credentials from `req`'s address: 429 when the address has used up its failures, else the result of
+   * `verify`, a false one counted as a failure. What the guard and the sign-in endpoint both do.
+   */
+  attempt(req: Request, verify: () => boolean): boolean {
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    this.check(address);
+    if (verify()) return true;
+    this.recordFailure(address);
+    return false;
   }
 
   /** Throws 429 (with the seconds to wait) when `address` has used up its failures. */

@@ -14,10 +14,9 @@
  */
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { ChunkWriter } from '../../src/logs/chunk-writer';
 import { TrainingLogStore } from '../../src/logs/training-log.store';
-import { createTestDatabase, TestDatabase } from '../test-database';
+import { LogStoreFixture, openLogStore } from '../log-store-fixture';
 
 jest.setTimeout(60_000);
 
@@ -29,7 +28,7 @@ function chunkOf(i: number): Buffer {
 }
 
 describe('log reads and appends while PostgreSQL ends their connections', () => {
-  let db: TestDatabase;
+  let fixture: LogStoreFixture;
   let ds: DataSource;
   let store: TrainingLogStore;
   let readRunId: string;
@@ -39,15 +38,10 @@ describe('log reads and appends while PostgreSQL ends their connections', () => 
   const onUncaught = (error: Error) => uncaught.push(error);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = new DataSource({ ...dataSourceOptions(db.url), migrationsRun: false });
-    await ds.initialize();
-    store = new TrainingLogStore(ds);
-    const [experiment] = await ds.query(`INSERT INTO experiments (name) VALUES ('ended') RETURNING id`);
-    const newRun = async () =>
-      (await ds.query(`INSERT INTO runs (experiment_id, name, command, cwd) VALUES ($1, 'r', '["true"]', '/') RETURNING id`, [experiment.id]))[0].id;
-    readRunId = await newRun();
-    writeRunId = await newRun();
+    fixture = await openLogStore('ended');
+    ({ ds, store } = fixture);
+    readRunId = await fixture.newRun();
+    writeRunId = await fixture.newRun();
     const parts: Buffer[] = [];
     for (let offset = 0, i = 0; i < 16; i++) {
       const chunk = chunkOf(i);
@@ -60,13 +54,11 @@ describe('log reads and appends while PostgreSQL ends their connections', () => 
   });
   afterAll(async () => {
     process.off('uncaughtException', onUncaught);
-    await store.close();
-    await ds.destroy();
-    await db.drop();
+    await fixture.close();
   });
 
   it('fails only the queries it must, stores every appended byte once, and reads again afterwards', async () => {
-    const killer = new Client({ connectionString: db.url });
+    const killer = new Client({ connectionString: fixture.db.url });
     await killer.connect();
     const until = Date.now() + STORM_MS;
     const ended: Record<string, number> = {};

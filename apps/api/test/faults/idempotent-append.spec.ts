@@ -4,32 +4,24 @@
  * of the key) and leave log_size right, against the real schema.
  */
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { ChunkWriter } from '../../src/logs/chunk-writer';
 import { TrainingLogStore } from '../../src/logs/training-log.store';
-import { createTestDatabase, TestDatabase } from '../test-database';
+import { LogStoreFixture, openLogStore } from '../log-store-fixture';
 
 jest.setTimeout(60_000);
 
 describe('idempotent log writes', () => {
-  let db: TestDatabase;
+  let fixture: LogStoreFixture;
   let ds: DataSource;
   let store: TrainingLogStore;
   let runId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = new DataSource({ ...dataSourceOptions(db.url), migrationsRun: false });
-    await ds.initialize();
-    store = new TrainingLogStore(ds);
-    const [experiment] = await ds.query(`INSERT INTO experiments (name) VALUES ('idem') RETURNING id`);
-    const [run] = await ds.query(`INSERT INTO runs (experiment_id, name, command, cwd) VALUES ($1, 'r', '["true"]', '/') RETURNING id`, [experiment.id]);
-    runId = run.id;
+    fixture = await openLogStore('idem');
+    ({ ds, store } = fixture);
+    runId = await fixture.newRun();
   });
-  afterAll(async () => {
-    await ds.destroy();
-    await db.drop();
-  });
+  afterAll(() => fixture.close());
 
   const chunks = async () =>
     (await ds.query(`SELECT byte_offset, encode(data, 'escape') AS data FROM training_logs WHERE run_id = $1 ORDER BY byte_offset`, [runId])).map(

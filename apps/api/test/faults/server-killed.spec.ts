@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { SERVER_STOPPED_REASON } from '../../src/runs/run-outcome';
+import { markerLine } from '../../src/logs/log-capture.service';
+import { SERVER_STOPPED_MARKER, SERVER_STOPPED_REASON } from '../../src/runs/run-outcome';
 import { waitFor } from '../test-app';
 import { createTestDatabase, TestDatabase } from '../test-database';
 import { BuiltServer, checkNumberedPrefix, ensureBuilt, freePort, groupMembers, isAlive, startBuiltServer } from './built-server';
@@ -16,7 +17,7 @@ import { BuiltServer, checkNumberedPrefix, ensureBuilt, freePort, groupMembers, 
 jest.setTimeout(60_000);
 
 const PRINTER = path.join(__dirname, 'fixtures/numbered-printer.js');
-const MARKER = `\r\n\x1b[2m[ml-portal] ${SERVER_STOPPED_REASON}; the run is marked failed\x1b[0m\r\n`;
+const MARKER = markerLine(SERVER_STOPPED_MARKER).toString('latin1');
 
 describe('server killed with SIGKILL mid-run', () => {
   let db: TestDatabase;
